@@ -1,0 +1,165 @@
+"""The `ai4ci` command.
+
+Expected failures (a missing setting, an unreachable endpoint, refused credentials) print one
+line and a hint, and exit 2; anything else is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from ai4ci_assets import __version__
+from ai4ci_assets.errors import Ai4ciError
+from ai4ci_assets.settings import Settings
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, help=__doc__.splitlines()[0])
+stack_app = typer.Typer(no_args_is_help=True, help="The `stack` profile's local services.")
+app.add_typer(stack_app, name="stack")
+console = Console()
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    profile: Annotated[
+        str | None, typer.Option("--profile", "-p", help="local, stack or prod (AI4CI_PROFILE)")
+    ] = None,
+    home: Annotated[
+        Path | None, typer.Option("--home", help="state directory (AI4CI_HOME)")
+    ] = None,
+) -> None:
+    ctx.obj = {"profile": profile, "home": home.resolve() if home else None}
+
+
+def _settings(ctx: typer.Context) -> Settings:
+    return Settings.from_env(**ctx.obj)
+
+
+@app.command()
+def version() -> None:
+    """Print the ai4ci version."""
+    console.print(f"ai4ci {__version__}")
+
+
+@app.command("settings")
+def show_settings(ctx: typer.Context) -> None:
+    """Show the settings in force (secrets only as set/unset)."""
+    table = Table("setting", "value")
+    for name, value in _settings(ctx).public_summary().items():
+        table.add_row(name, value)
+    console.print(table)
+
+
+@app.command()
+def demo(ctx: typer.Context) -> None:
+    """Materialize every asset for the last few days, then say where to look."""
+    from ai4ci_assets.definitions import build_resources
+    from ai4ci_assets.runner import demo_partition_keys, run_main_job, summarize_tables
+
+    settings = _settings(ctx)
+    keys = demo_partition_keys(settings)
+    console.print(f"[bold]ai4ci demo[/] profile={settings.profile}, days {keys[0]}..{keys[-1]}")
+    resources = build_resources(settings)
+    resources["lake"].check()
+    with _progress() as progress:
+        task = progress.add_task("main job", total=len(keys))
+        run_main_job(settings, keys, lambda key: progress.advance(task))
+
+    console.print(f"\n[bold]Lake[/]: {resources['lake'].description}")
+    table = Table("table", "rows", "snapshot id", title="Iceberg tables")
+    for summary in summarize_tables(resources["lakehouse"]):
+        table.add_row(summary.table_id, str(summary.rows), str(summary.snapshot_id))
+    console.print(table)
+    console.print(f"Dagster runs are in {settings.dagster_home_dir}")
+    console.print("Open the Dagster UI with [bold]uv run ai4ci ui[/] (http://127.0.0.1:3000)")
+
+
+@app.command()
+def ui(
+    ctx: typer.Context,
+    port: Annotated[int, typer.Option(help="port on 127.0.0.1")] = 3000,
+    host: Annotated[str, typer.Option(help="address to bind; keep loopback")] = "127.0.0.1",
+) -> None:
+    """Start the Dagster web UI for this profile."""
+    settings = _settings(ctx)
+    settings.dagster_home_dir.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ)
+    env.update(
+        DAGSTER_HOME=str(settings.dagster_home_dir),
+        AI4CI_PROFILE=settings.profile,
+        AI4CI_HOME=str(settings.home.resolve()),
+    )
+    command = [sys.executable, "-m", "dagster_webserver", "-h", host, "-p", str(port)]
+    command += ["-w", str(REPO_ROOT / "workspace.yaml")]
+    console.print(f"Dagster UI on http://{host}:{port} (DAGSTER_HOME={settings.dagster_home_dir})")
+    raise typer.Exit(subprocess.call(command, cwd=REPO_ROOT, env=env))
+
+
+@stack_app.command("up")
+def stack_up(ctx: typer.Context) -> None:
+    """Start the local Ceph (mon, memstore OSD, radosgw on 127.0.0.1)."""
+    from ai4ci_assets.stack import ceph_up
+
+    state_dir = _settings_for_stack(ctx).stack_dir / "ceph"
+    with console.status("starting Ceph..."):
+        s3 = ceph_up(state_dir)
+    console.print(f"Ceph RGW at {s3['AI4CI_S3_ENDPOINT']}, bucket {s3['AI4CI_S3_BUCKET']}")
+    console.print(f"Credentials in {state_dir / 's3.env'}; use it with --profile stack")
+
+
+@stack_app.command("down")
+def stack_down(ctx: typer.Context) -> None:
+    """Stop the local Ceph by the pids it recorded (its in-memory data goes with it)."""
+    from ai4ci_assets.stack import ceph_down
+
+    ceph_down(_settings_for_stack(ctx).stack_dir / "ceph")
+    console.print("Ceph stopped")
+
+
+@stack_app.command("status")
+def stack_status(ctx: typer.Context) -> None:
+    """Show which local services run, and where."""
+    from ai4ci_assets.stack import CEPH_DAEMONS, ceph_status
+
+    status = ceph_status(_settings_for_stack(ctx).stack_dir / "ceph")
+    for daemon in CEPH_DAEMONS:
+        pid = status.running.get(daemon)
+        console.print(f"{daemon:18} {'running, pid ' + str(pid) if pid else 'stopped'}")
+    if status.up:
+        console.print(f"S3 endpoint: {status.endpoint}")
+    raise typer.Exit(0 if status.up else 1)
+
+
+def _settings_for_stack(ctx: typer.Context) -> Settings:
+    # Managing the stack must work before it has credentials: read it as `local`.
+    return Settings.from_env(**{**ctx.obj, "profile": "local"})
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total} days"),
+        TimeElapsedColumn(),
+        console=console,
+    )
+
+
+def main() -> None:
+    try:
+        app()
+    except Ai4ciError as exc:
+        console.print(f"[red]error:[/] {exc.args[0]}")
+        if exc.hint:
+            console.print(f"[dim]hint: {exc.hint}[/]")
+        sys.exit(2)

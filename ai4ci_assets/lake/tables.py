@@ -1,0 +1,231 @@
+"""Iceberg tables in the lake, through a pyiceberg SQL catalog.
+
+Why Iceberg and not plain Parquet files: the object store has no atomic rename, so replacing
+a day's files leaves readers a window of missing or doubled rows. An Iceberg commit swaps the
+table's metadata pointer in one catalog transaction, so replacing a partition is atomic, a
+re-run replaces it exactly once, and each version has a snapshot id that models can name.
+
+The SQL catalog is SQLite for `local`/`stack` and PostgreSQL in `prod`, where it is the same
+database Trino's Iceberg connector reads (`iceberg.catalog.type=jdbc`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import time
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TypeVar
+
+import pyarrow as pa
+import pyarrow.compute as pc
+from pyiceberg.catalog.sql import SqlCatalog
+from pyiceberg.exceptions import CommitFailedException, NoSuchTableError
+from pyiceberg.expressions import AlwaysTrue, BooleanExpression, EqualTo
+from pyiceberg.table import Table
+
+from ai4ci_assets.errors import SchemaEvolutionError
+from ai4ci_assets.lake.store import ObjectStore, prepare_s3_environment
+from ai4ci_assets.settings import Settings
+
+T = TypeVar("T")
+_COMMIT_ATTEMPTS = 8
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    """What a write did, for asset metadata and model lineage."""
+
+    table: str
+    snapshot_id: int
+    rows_written: int
+    partition: str | None = None
+
+
+class Lakehouse:
+    """Create, evolve, write and scan the lake's Iceberg tables."""
+
+    def __init__(self, catalog: SqlCatalog, store: ObjectStore) -> None:
+        self.catalog = catalog
+        self.store = store
+
+    @classmethod
+    def from_settings(cls, settings: Settings, store: ObjectStore | None = None) -> Lakehouse:
+        store = store or ObjectStore.from_settings(settings)
+        properties = {"uri": settings.catalog_uri_value(), "warehouse": f"{store.uri}/warehouse"}
+        if settings.uses_s3:
+            prepare_s3_environment()
+            properties.update(
+                {
+                    "s3.endpoint": settings.s3_endpoint,
+                    "s3.region": settings.s3_region,
+                    "s3.access-key-id": settings.s3_access_key.reveal(),
+                    "s3.secret-access-key": settings.s3_secret_key.reveal(),
+                    "s3.connect-timeout": "3",
+                }
+            )
+        if properties["uri"].startswith("sqlite:///"):
+            settings.home.mkdir(parents=True, exist_ok=True)
+        return cls(SqlCatalog(settings.catalog_name, **properties), store)
+
+    # ---- tables ----------------------------------------------------------------------------
+
+    def ensure_table(
+        self, table_id: str, schema: pa.Schema, partition_column: str | None = None
+    ) -> Table:
+        """Create the table, or evolve it to `schema` by adding columns and widening types.
+
+        A change that would lose data (a type narrowed, say) raises SchemaEvolutionError
+        and leaves the table as it was.
+        """
+        namespace = table_id.rsplit(".", 1)[0]
+        self.catalog.create_namespace_if_not_exists(namespace)
+        try:
+            table = self.catalog.load_table(table_id)
+        except NoSuchTableError:
+            table = self._create(table_id, schema, partition_column)
+        else:
+            self._evolve(table, schema)
+        self._check_partitioning(table, partition_column)
+        return table
+
+    def _create(self, table_id: str, schema: pa.Schema, partition_column: str | None) -> Table:
+        table = self.catalog.create_table_if_not_exists(table_id, schema=schema)
+        if partition_column and not table.spec().fields:
+            if partition_column not in schema.names:
+                raise SchemaEvolutionError(
+                    f"table {table_id}: partition column {partition_column!r} is not in the schema"
+                )
+            with table.update_spec() as spec:
+                spec.add_identity(partition_column)
+        return table
+
+    def _evolve(self, table: Table, schema: pa.Schema) -> None:
+        try:
+            with table.update_schema() as update:
+                update.union_by_name(schema)
+        except (ValueError, TypeError) as exc:
+            raise SchemaEvolutionError(
+                f"table {'.'.join(table.name())}: the declared schema cannot be applied: {exc}",
+                hint="a column's type may only widen (int -> long, float -> double); "
+                "write a new column or a new table instead",
+            ) from exc
+
+    @staticmethod
+    def _check_partitioning(table: Table, partition_column: str | None) -> None:
+        current = [table.schema().find_column_name(f.source_id) for f in table.spec().fields]
+        wanted = [partition_column] if partition_column else []
+        if current != wanted:
+            raise SchemaEvolutionError(
+                f"table {'.'.join(table.name())} is partitioned by {current}, "
+                f"but the caller declared {wanted}"
+            )
+
+    def table_exists(self, table_id: str) -> bool:
+        return self.catalog.table_exists(table_id)
+
+    def current_snapshot_id(self, table_id: str) -> int | None:
+        snapshot = self.catalog.load_table(table_id).current_snapshot()
+        return snapshot.snapshot_id if snapshot else None
+
+    # ---- writes ----------------------------------------------------------------------------
+
+    def replace_partition(
+        self, table_id: str, data: pa.Table, partition_column: str, day: dt.date
+    ) -> WriteResult:
+        """Replace every row of one day partition with `data`, in one atomic commit.
+
+        Re-running with the same data leaves exactly one copy of its rows; an empty `data`
+        empties the partition.
+        """
+        stray = _rows_outside_partition(data, partition_column, day)
+        if stray:
+            raise ValueError(
+                f"{table_id}: {stray} row(s) have {partition_column} other than {day}; "
+                "a partition write must only hold its own day"
+            )
+        self.ensure_table(table_id, data.schema, partition_column)
+        row_filter = EqualTo(partition_column, day.isoformat())
+
+        def write() -> int:
+            table = self.catalog.load_table(table_id)
+            with warnings.catch_warnings():
+                # The first write of a day deletes nothing; pyiceberg warns about that.
+                warnings.filterwarnings("ignore", "Delete operation did not match any records")
+                table.overwrite(data, overwrite_filter=row_filter)
+            return table.current_snapshot().snapshot_id
+
+        snapshot_id = _retry_on_conflict(write)
+        return WriteResult(table_id, snapshot_id, data.num_rows, day.isoformat())
+
+    def overwrite(self, table_id: str, data: pa.Table) -> WriteResult:
+        """Replace the whole (unpartitioned) table with `data`, atomically."""
+        self.ensure_table(table_id, data.schema)
+
+        def write() -> int:
+            table = self.catalog.load_table(table_id)
+            table.overwrite(data)
+            return table.current_snapshot().snapshot_id
+
+        return WriteResult(table_id, _retry_on_conflict(write), data.num_rows)
+
+    def append(
+        self, table_id: str, data: pa.Table, partition_column: str | None = None
+    ) -> WriteResult:
+        """Add rows (for logs that only grow, such as quarantine and prediction logs)."""
+        self.ensure_table(table_id, data.schema, partition_column)
+
+        def write() -> int:
+            table = self.catalog.load_table(table_id)
+            table.append(data)
+            return table.current_snapshot().snapshot_id
+
+        return WriteResult(table_id, _retry_on_conflict(write), data.num_rows)
+
+    # ---- reads -----------------------------------------------------------------------------
+
+    def scan(
+        self,
+        table_id: str,
+        row_filter: BooleanExpression | str = AlwaysTrue(),  # noqa: B008 - immutable
+        columns: Sequence[str] | None = None,
+        snapshot_id: int | None = None,
+    ) -> pa.Table:
+        table = self.catalog.load_table(table_id)
+        scan = table.scan(
+            row_filter=row_filter,
+            selected_fields=tuple(columns) if columns else ("*",),
+            snapshot_id=snapshot_id,
+        )
+        return scan.to_arrow()
+
+    def scan_partition(self, table_id: str, partition_column: str, day: dt.date) -> pa.Table:
+        return self.scan(table_id, EqualTo(partition_column, day.isoformat()))
+
+
+def _rows_outside_partition(data: pa.Table, column: str, day: dt.date) -> int:
+    if data.num_rows == 0:
+        return 0
+    if column not in data.column_names:
+        raise ValueError(f"partition column {column!r} missing from the data")
+    values = data.column(column).cast(pa.date32())
+    matching = pc.sum(pc.equal(values, pa.scalar(day, pa.date32()))).as_py() or 0
+    return data.num_rows - matching
+
+
+def _retry_on_conflict(write: Callable[[], T]) -> T:
+    """Retry a commit that lost a race with another writer (optimistic concurrency).
+
+    Two writers of different partitions both read version N and try to commit N+1; the
+    catalog accepts one. The other reloads the table and writes again on top of it.
+    """
+    for attempt in range(_COMMIT_ATTEMPTS):
+        try:
+            return write()
+        except CommitFailedException:
+            if attempt == _COMMIT_ATTEMPTS - 1:
+                raise
+            time.sleep(random.uniform(0.02, 0.1) * (2**attempt))  # noqa: S311 - jitter only
+    raise AssertionError("unreachable")
