@@ -163,3 +163,7 @@ def main() -> None:
         if exc.hint:
             console.print(f"[dim]hint: {exc.hint}[/]")
         sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

@@ -66,9 +66,10 @@ def _parse_cached(name: str, text: str) -> SqlStatement:
     if len(statements) != 1:
         raise SqlFileError(f"{name}: holds {len(statements)} statements; one per file")
     expression = statements[0]
-    parameters = frozenset(str(p.this) for p in expression.find_all(exp.Placeholder))
-    if any(not p or p == "?" for p in parameters):
+    names = [p.this for p in expression.find_all(exp.Placeholder)]
+    if any(not isinstance(n, str) or not n or n == "?" for n in names):
         raise SqlFileError(f"{name}: use named parameters (:name), not positional '?'")
+    parameters = frozenset(names)
     tables = tuple(sorted({f"{t.db}.{t.name}" for t in expression.find_all(exp.Table) if t.db}))
     return SqlStatement(name, text, expression, parameters, tables)
 

@@ -55,6 +55,8 @@ class TrinoEngine:
             auth=auth,
             request_timeout=self.request_timeout_s,
             source="ai4ci",
+            # Parameters go as EXECUTE IMMEDIATE ... USING (Trino 418+), one request each.
+            legacy_prepared_statements=False,
         )
 
     def query(

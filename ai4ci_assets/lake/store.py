@@ -84,6 +84,9 @@ class ObjectStore:
     def path(self, key: str) -> str:
         return f"{self.root}/{check_key(key)}"
 
+    # compression=None everywhere: pyarrow would otherwise gzip or gunzip by the key's
+    # suffix, and objects must be stored and read back byte for byte.
+
     def put(self, key: str, data: bytes) -> None:
         """Write an object whole: readers see the old object or the new one, never a part."""
         path = self.path(key)
@@ -93,15 +96,18 @@ class ObjectStore:
                 parent = path.rsplit("/", 1)[0]
                 self.filesystem.create_dir(parent, recursive=True)
                 tmp = f"{parent}/.tmp-{uuid.uuid4().hex}"
-                with self.filesystem.open_output_stream(tmp) as out:
+                with self.filesystem.open_output_stream(tmp, compression=None) as out:
                     out.write(data)
                 self.filesystem.move(tmp, path)
             else:
-                with self.filesystem.open_output_stream(path) as out:
+                with self.filesystem.open_output_stream(path, compression=None) as out:
                     out.write(data)
 
     def get(self, key: str) -> bytes:
-        with self._translated_errors(key), self.filesystem.open_input_stream(self.path(key)) as f:
+        with (
+            self._translated_errors(key),
+            self.filesystem.open_input_stream(self.path(key), compression=None) as f,
+        ):
             return f.read()
 
     def exists(self, key: str) -> bool:
@@ -153,7 +159,13 @@ class ObjectStore:
     # ---- health --------------------------------------------------------------------------
 
     def check(self) -> None:
-        """Answer quickly whether the store is reachable and accepts the credentials."""
+        """Answer quickly whether the store is reachable and accepts the credentials.
+
+        On S3 this also creates the bucket if it is missing (writes do not).
+        """
+        if not isinstance(self.filesystem, pafs.LocalFileSystem):
+            with self._translated_errors("/"):
+                self.filesystem.create_dir(self.root)
         probe = f"_ai4ci/probe-{uuid.uuid4().hex}"
         self.put(probe, b"ok")
         self.delete(probe)
@@ -168,6 +180,11 @@ class ObjectStore:
                 raise LakeUnreachableError(
                     f"object store {self.description} is unreachable (at key {key!r})",
                     hint="is the endpoint right and the server up? `ai4ci stack status`",
+                ) from exc
+            if "NO_SUCH_BUCKET" in text:
+                raise LakeUnreachableError(
+                    f"object store {self.description}: the bucket does not exist",
+                    hint="`ai4ci stack up` creates it on Ceph; elsewhere create it first",
                 ) from exc
             if any(marker in text for marker in _DENIED_MARKERS):
                 raise LakeAccessDeniedError(

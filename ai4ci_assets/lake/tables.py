@@ -17,20 +17,20 @@ import time
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
 
 import pyarrow as pa
 import pyarrow.compute as pc
 from pyiceberg.catalog.sql import SqlCatalog
-from pyiceberg.exceptions import CommitFailedException, NoSuchTableError
+from pyiceberg.exceptions import CommitFailedException, NoSuchTableError, ResolveError
 from pyiceberg.expressions import AlwaysTrue, BooleanExpression, EqualTo
+from pyiceberg.io.pyarrow import _pyarrow_to_schema_without_ids  # no public equivalent
+from pyiceberg.schema import Schema, promote
 from pyiceberg.table import Table
 
 from ai4ci_assets.errors import SchemaEvolutionError
 from ai4ci_assets.lake.store import ObjectStore, prepare_s3_environment
 from ai4ci_assets.settings import Settings
 
-T = TypeVar("T")
 _COMMIT_ATTEMPTS = 8
 
 
@@ -103,15 +103,22 @@ class Lakehouse:
         return table
 
     def _evolve(self, table: Table, schema: pa.Schema) -> None:
+        table_id = ".".join(table.name())
+        hint = (
+            "a column's type may only widen (int -> long, float -> double); "
+            "write a new column or a new table instead"
+        )
         try:
+            declared = _pyarrow_to_schema_without_ids(schema, downcast_ns_timestamp_to_us=True)
+            _check_only_widening(table_id, table.schema(), declared)
             with table.update_schema() as update:
                 update.union_by_name(schema)
         except (ValueError, TypeError) as exc:
             raise SchemaEvolutionError(
-                f"table {'.'.join(table.name())}: the declared schema cannot be applied: {exc}",
-                hint="a column's type may only widen (int -> long, float -> double); "
-                "write a new column or a new table instead",
+                f"table {table_id}: the declared schema cannot be applied: {exc}", hint=hint
             ) from exc
+        except ResolveError as exc:
+            raise SchemaEvolutionError(f"table {table_id}: {exc}", hint=hint) from exc
 
     @staticmethod
     def _check_partitioning(table: Table, partition_column: str | None) -> None:
@@ -148,41 +155,40 @@ class Lakehouse:
             )
         self.ensure_table(table_id, data.schema, partition_column)
         row_filter = EqualTo(partition_column, day.isoformat())
-
-        def write() -> int:
-            table = self.catalog.load_table(table_id)
-            with warnings.catch_warnings():
-                # The first write of a day deletes nothing; pyiceberg warns about that.
-                warnings.filterwarnings("ignore", "Delete operation did not match any records")
-                table.overwrite(data, overwrite_filter=row_filter)
-            return table.current_snapshot().snapshot_id
-
-        snapshot_id = _retry_on_conflict(write)
+        snapshot_id = self._commit(table_id, lambda t: _overwrite(t, data, row_filter))
         return WriteResult(table_id, snapshot_id, data.num_rows, day.isoformat())
 
     def overwrite(self, table_id: str, data: pa.Table) -> WriteResult:
         """Replace the whole (unpartitioned) table with `data`, atomically."""
         self.ensure_table(table_id, data.schema)
-
-        def write() -> int:
-            table = self.catalog.load_table(table_id)
-            table.overwrite(data)
-            return table.current_snapshot().snapshot_id
-
-        return WriteResult(table_id, _retry_on_conflict(write), data.num_rows)
+        snapshot_id = self._commit(table_id, lambda t: _overwrite(t, data, AlwaysTrue()))
+        return WriteResult(table_id, snapshot_id, data.num_rows)
 
     def append(
         self, table_id: str, data: pa.Table, partition_column: str | None = None
     ) -> WriteResult:
         """Add rows (for logs that only grow, such as quarantine and prediction logs)."""
         self.ensure_table(table_id, data.schema, partition_column)
+        snapshot_id = self._commit(table_id, lambda t: t.append(data))
+        return WriteResult(table_id, snapshot_id, data.num_rows)
 
-        def write() -> int:
+    def _commit(self, table_id: str, write: Callable[[Table], None]) -> int:
+        """Run one write on the table's latest version; retry if another writer got there first.
+
+        Two writers of different partitions both read version N and try to commit N+1; the
+        catalog accepts one. The other reloads the table and writes again on top of it.
+        """
+        for attempt in range(_COMMIT_ATTEMPTS):
             table = self.catalog.load_table(table_id)
-            table.append(data)
-            return table.current_snapshot().snapshot_id
-
-        return WriteResult(table_id, _retry_on_conflict(write), data.num_rows)
+            try:
+                write(table)
+            except CommitFailedException:
+                if attempt == _COMMIT_ATTEMPTS - 1:
+                    raise
+                time.sleep(random.uniform(0.02, 0.1) * (2**attempt))  # noqa: S311 - jitter
+            else:
+                return table.current_snapshot().snapshot_id
+        raise AssertionError("unreachable")
 
     # ---- reads -----------------------------------------------------------------------------
 
@@ -205,6 +211,24 @@ class Lakehouse:
         return self.scan(table_id, EqualTo(partition_column, day.isoformat()))
 
 
+def _check_only_widening(table_id: str, stored: Schema, declared: Schema) -> None:
+    """pyiceberg quietly keeps the stored type when a declaration narrows it; we refuse."""
+    for field in declared.fields:
+        try:
+            current = stored.find_field(field.name)
+        except ValueError:
+            continue  # a new column
+        if current.field_type == field.field_type:
+            continue
+        try:
+            promote(current.field_type, field.field_type)
+        except ResolveError:
+            raise ResolveError(
+                f"column {field.name!r} is {current.field_type} in the table; "
+                f"the declared {field.field_type} would narrow or change it"
+            ) from None
+
+
 def _rows_outside_partition(data: pa.Table, column: str, day: dt.date) -> int:
     if data.num_rows == 0:
         return 0
@@ -215,17 +239,8 @@ def _rows_outside_partition(data: pa.Table, column: str, day: dt.date) -> int:
     return data.num_rows - matching
 
 
-def _retry_on_conflict(write: Callable[[], T]) -> T:
-    """Retry a commit that lost a race with another writer (optimistic concurrency).
-
-    Two writers of different partitions both read version N and try to commit N+1; the
-    catalog accepts one. The other reloads the table and writes again on top of it.
-    """
-    for attempt in range(_COMMIT_ATTEMPTS):
-        try:
-            return write()
-        except CommitFailedException:
-            if attempt == _COMMIT_ATTEMPTS - 1:
-                raise
-            time.sleep(random.uniform(0.02, 0.1) * (2**attempt))  # noqa: S311 - jitter only
-    raise AssertionError("unreachable")
+def _overwrite(table: Table, data: pa.Table, row_filter: BooleanExpression) -> None:
+    with warnings.catch_warnings():
+        # The first write of a day deletes nothing, and pyiceberg warns about that.
+        warnings.filterwarnings("ignore", "Delete operation did not match any records")
+        table.overwrite(data, overwrite_filter=row_filter)
