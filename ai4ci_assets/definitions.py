@@ -13,13 +13,12 @@ from ai4ci_assets.kpis.assets import KPI_ASSETS
 from ai4ci_assets.lake.io_manager import IcebergIOManager
 from ai4ci_assets.lake.store import ObjectStore
 from ai4ci_assets.lake.tables import Lakehouse
-from ai4ci_assets.layers import DAILY
 from ai4ci_assets.settings import Settings
 
 ALL_ASSETS = [*KPI_ASSETS]
 
 # The main job: every asset, one day partition per run (what `ai4ci demo` runs).
-main_job = dg.define_asset_job("main", selection=dg.AssetSelection.all(), partitions_def=DAILY)
+main_job = dg.define_asset_job("main", selection=dg.AssetSelection.all())
 
 
 def build_resources(settings: Settings) -> dict[str, object]:

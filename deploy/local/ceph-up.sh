@@ -21,8 +21,9 @@ for tool in ceph-authtool ceph-mon ceph-osd radosgw radosgw-admin monmaptool cep
   }
 done
 
-if [ -f "$state/run/rgw.pid" ] && kill -0 "$(cat "$state/run/rgw.pid")" 2>/dev/null; then
-  echo "ceph-up: already running (pid $(cat "$state/run/rgw.pid")); endpoint in $state/s3.env" >&2
+rgw_pid_file="$state/run/client.rgw.local.pid"
+if [ -f "$rgw_pid_file" ] && kill -0 "$(cat "$rgw_pid_file")" 2>/dev/null; then
+  echo "ceph-up: already running (radosgw pid $(cat "$rgw_pid_file")); endpoint in $state/s3.env"
   exit 0
 fi
 
