@@ -153,39 +153,39 @@ class Lakehouse:
                 f"{table_id}: {stray} row(s) have {partition_column} other than {day}; "
                 "a partition write must only hold its own day"
             )
-        self.ensure_table(table_id, data.schema, partition_column)
+        table = self.ensure_table(table_id, data.schema, partition_column)
         row_filter = EqualTo(partition_column, day.isoformat())
-        snapshot_id = self._commit(table_id, lambda t: _overwrite(t, data, row_filter))
+        snapshot_id = self._commit(table, lambda t: _overwrite(t, data, row_filter))
         return WriteResult(table_id, snapshot_id, data.num_rows, day.isoformat())
 
     def overwrite(self, table_id: str, data: pa.Table) -> WriteResult:
         """Replace the whole (unpartitioned) table with `data`, atomically."""
-        self.ensure_table(table_id, data.schema)
-        snapshot_id = self._commit(table_id, lambda t: _overwrite(t, data, AlwaysTrue()))
+        table = self.ensure_table(table_id, data.schema)
+        snapshot_id = self._commit(table, lambda t: _overwrite(t, data, AlwaysTrue()))
         return WriteResult(table_id, snapshot_id, data.num_rows)
 
     def append(
         self, table_id: str, data: pa.Table, partition_column: str | None = None
     ) -> WriteResult:
         """Add rows (for logs that only grow, such as quarantine and prediction logs)."""
-        self.ensure_table(table_id, data.schema, partition_column)
-        snapshot_id = self._commit(table_id, lambda t: t.append(data))
+        table = self.ensure_table(table_id, data.schema, partition_column)
+        snapshot_id = self._commit(table, lambda t: t.append(data))
         return WriteResult(table_id, snapshot_id, data.num_rows)
 
-    def _commit(self, table_id: str, write: Callable[[Table], None]) -> int:
-        """Run one write on the table's latest version; retry if another writer got there first.
+    def _commit(self, table: Table, write: Callable[[Table], None]) -> int:
+        """Run one write on the table; retry on a newer version if another writer got first.
 
         Two writers of different partitions both read version N and try to commit N+1; the
         catalog accepts one. The other reloads the table and writes again on top of it.
         """
         for attempt in range(_COMMIT_ATTEMPTS):
-            table = self.catalog.load_table(table_id)
             try:
                 write(table)
             except CommitFailedException:
                 if attempt == _COMMIT_ATTEMPTS - 1:
                     raise
                 time.sleep(random.uniform(0.02, 0.1) * (2**attempt))  # noqa: S311 - jitter
+                table = self.catalog.load_table(table.name())
             else:
                 return table.current_snapshot().snapshot_id
         raise AssertionError("unreachable")

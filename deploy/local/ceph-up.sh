@@ -72,7 +72,9 @@ keyring = $state/osd/\$cluster-\$id/keyring
 
 [client.rgw.local]
 keyring = $state/rgw/keyring
-rgw frontends = beast endpoint=127.0.0.1:$rgw_port
+# tcp_nodelay: without it every small request waits out delayed ACKs (GET 46 ms -> 3 ms,
+# PUT 98 ms -> 13 ms measured here); Iceberg metadata is many small requests.
+rgw frontends = beast endpoint=127.0.0.1:$rgw_port tcp_nodelay=1
 rgw data = $state/rgw
 rgw dns name = 127.0.0.1
 CONF
