@@ -7,7 +7,6 @@ line and a hint, and exit 2; anything else is a bug and keeps its traceback.
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -102,7 +101,9 @@ def ui(
     command = [sys.executable, "-m", "dagster_webserver", "-h", host, "-p", str(port)]
     command += ["-w", str(REPO_ROOT / "workspace.yaml")]
     console.print(f"Dagster UI on http://{host}:{port} (DAGSTER_HOME={settings.dagster_home_dir})")
-    raise typer.Exit(subprocess.call(command, cwd=REPO_ROOT, env=env))
+    # Replace this process, so that Ctrl-C or a kill of our pid reaches the webserver.
+    os.chdir(REPO_ROOT)
+    os.execve(sys.executable, command, env)  # noqa: S606 - fixed argv, no shell
 
 
 @stack_app.command("up")
