@@ -34,6 +34,10 @@ class LakeAccessDeniedError(Ai4ciError):
     """The object store answered but refused the credentials."""
 
 
+class CatalogUnreachableError(Ai4ciError):
+    """The Iceberg catalog's database cannot be opened."""
+
+
 class SchemaEvolutionError(Ai4ciError):
     """A table's declared schema cannot be reached from the stored one without losing data."""
 

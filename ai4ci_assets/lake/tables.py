@@ -26,8 +26,10 @@ from pyiceberg.expressions import AlwaysTrue, BooleanExpression, EqualTo
 from pyiceberg.io.pyarrow import _pyarrow_to_schema_without_ids  # no public equivalent
 from pyiceberg.schema import Schema, promote
 from pyiceberg.table import Table
+from sqlalchemy import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
-from ai4ci_assets.errors import SchemaEvolutionError
+from ai4ci_assets.errors import CatalogUnreachableError, SchemaEvolutionError
 from ai4ci_assets.lake.store import ObjectStore, prepare_s3_environment
 from ai4ci_assets.settings import Settings
 
@@ -68,7 +70,15 @@ class Lakehouse:
             )
         if properties["uri"].startswith("sqlite:///"):
             settings.home.mkdir(parents=True, exist_ok=True)
-        return cls(SqlCatalog(settings.catalog_name, **properties), store)
+        try:
+            catalog = SqlCatalog(settings.catalog_name, **properties)
+        except SQLAlchemyError as exc:
+            shown = make_url(properties["uri"]).render_as_string(hide_password=True)
+            raise CatalogUnreachableError(
+                f"Iceberg catalog database {shown} cannot be opened: {type(exc).__name__}",
+                hint="check AI4CI_CATALOG_URI and that the database is up",
+            ) from exc
+        return cls(catalog, store)
 
     # ---- tables ----------------------------------------------------------------------------
 

@@ -1,6 +1,7 @@
 """The `ai4ci` command as a person runs it: exit codes and one-line errors."""
 
 import os
+import socket
 import subprocess
 import sys
 
@@ -49,3 +50,31 @@ def test_stack_status_of_a_stack_never_started(tmp_path):
     done = ai4ci("stack", "status", home=tmp_path)
     assert done.returncode == 1
     assert "mon.a" in done.stdout and "stopped" in done.stdout
+
+
+def closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_an_unreachable_s3_endpoint_is_one_line(tmp_path):
+    port = closed_port()
+    env = {
+        "AI4CI_S3_ENDPOINT": f"http://127.0.0.1:{port}",
+        "AI4CI_S3_ACCESS_KEY": "a",
+        "AI4CI_S3_SECRET_KEY": "b",
+    }
+    done = ai4ci("--profile", "stack", "demo", home=tmp_path, extra_env=env)
+    assert done.returncode == 2
+    assert f"127.0.0.1:{port} is unreachable" in done.stdout
+    assert "Traceback" not in done.stdout + done.stderr
+
+
+def test_an_unreachable_catalog_is_one_line_without_its_password(tmp_path):
+    port = closed_port()
+    env = {"AI4CI_CATALOG_URI": f"postgresql://ai4ci:pw-secret@127.0.0.1:{port}/iceberg"}
+    done = ai4ci("demo", home=tmp_path, extra_env=env)
+    assert done.returncode == 2
+    assert f"127.0.0.1:{port}/iceberg cannot be opened" in done.stdout
+    assert "pw-secret" not in done.stdout + done.stderr
