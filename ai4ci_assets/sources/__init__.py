@@ -1,0 +1,1 @@
+"""One package per CI data source: its wire schema, HTTP client and assets."""
