@@ -84,9 +84,10 @@ def parse_faults(spec: str) -> dict[str, FaultRates]:
                 if kind not in FAULT_KINDS:
                     raise ValueError(f"unknown fault {kind!r}; one of {', '.join(FAULT_KINDS)}")
                 try:
-                    current = replace(current, **{kind: float(value)})
+                    rate = float(value)
                 except ValueError:
                     raise ValueError(f"fault rate {item!r} is not a number") from None
+                current = replace(current, **{kind: rate})
             rates[target] = current
     return rates
 
@@ -107,15 +108,15 @@ def mutate(payload: object, kind: str) -> object:
     if kind == "new_field":
         target["sim_new_field"] = {"introduced": "by a newer API version", "value": 1}
     elif kind == "type_change":
-        for key, value in target.items():
-            if isinstance(value, bool):
-                continue
-            if isinstance(value, int):
-                target[key] = str(value)
-                break
-            if isinstance(value, str):
-                target[key] = {"value": value}
-                break
+        # As an API that starts quoting its numbers: every number of the record becomes text
+        # (or, with no numbers, its first text becomes an object).
+        numbers = [k for k, v in target.items() if isinstance(v, int) and not isinstance(v, bool)]
+        for key in numbers:
+            target[key] = str(target[key])
+        if not numbers:
+            key = next((k for k, v in target.items() if isinstance(v, str)), None)
+            if key is not None:
+                target[key] = {"value": target[key]}
     return payload
 
 

@@ -695,6 +695,6 @@ def _testsuite(name: str, cases: list[tuple[str, float, str | None]]) -> str:
 
 def _decode_token(token: str) -> str:
     try:
-        return base64.urlsafe_b64decode(token.encode()).decode()
+        return base64.b64decode(token.encode(), altchars=b"-_", validate=True).decode()
     except (ValueError, UnicodeDecodeError):
         raise ValueError(f"invalid pageToken {token!r}") from None
