@@ -14,8 +14,9 @@ from ai4ci_assets.lake.io_manager import IcebergIOManager
 from ai4ci_assets.lake.store import ObjectStore
 from ai4ci_assets.lake.tables import Lakehouse
 from ai4ci_assets.settings import Settings
+from ai4ci_assets.sources.testgrid.assets import TESTGRID_ASSETS
 
-ALL_ASSETS = [*KPI_ASSETS]
+ALL_ASSETS = [*TESTGRID_ASSETS, *KPI_ASSETS]
 
 # The main job: every asset, one day partition per run (what `ai4ci demo` runs).
 main_job = dg.define_asset_job("main", selection=dg.AssetSelection.all())

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
 
 import dagster as dg
 
 from ai4ci_assets.definitions import build_definitions, main_job
 from ai4ci_assets.lake.tables import Lakehouse
 from ai4ci_assets.settings import Settings
+from ai4ci_assets.sim.process import start_sim_process
 
-QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+# The CLI reports a failure in one line; the full story stays in the run, seen in the UI.
+QUIET_LOGS = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 
 
 @dataclass(frozen=True)
@@ -27,6 +30,17 @@ def demo_partition_keys(settings: Settings, today: dt.date | None = None) -> lis
     """The last `demo_days` complete days, oldest first."""
     today = today or dt.datetime.now(dt.UTC).date()
     return [(today - dt.timedelta(days=n)).isoformat() for n in range(settings.demo_days, 0, -1)]
+
+
+@contextlib.contextmanager
+def sources_for_demo(settings: Settings) -> Iterator[tuple[Settings, str]]:
+    """Outside `prod`, start the simulated CI world for the run and point the sources at it."""
+    if settings.profile == "prod":
+        yield settings, "the real public APIs"
+        return
+    today = dt.datetime.now(dt.UTC).date()
+    with start_sim_process(settings.sim_size, settings.sim_seed, end=today) as sim:
+        yield replace(settings, sim_url=sim.url), f"simulated world at {sim.url} (pid {sim.pid})"
 
 
 def dagster_instance(settings: Settings) -> dg.DagsterInstance:

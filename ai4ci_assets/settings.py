@@ -21,6 +21,7 @@ from ai4ci_assets.errors import SettingsError
 Profile = Literal["local", "stack", "prod"]
 PROFILES: tuple[Profile, ...] = ("local", "stack", "prod")
 ENV_PREFIX = "AI4CI_"
+REAL_SOURCE_URLS = {"testgrid": "https://testgrid.k8s.io"}
 
 
 class Secret:
@@ -107,6 +108,23 @@ class Settings:
     dagster_home: Path | None = field(
         default=None, metadata=_doc("DAGSTER_HOME. Default: `<home>/dagster`.")
     )
+    sim_url: str = field(
+        default="http://127.0.0.1:8765",
+        metadata=_doc("`local`/`stack`: the simulated CI world's server (`ai4ci sim serve`)."),
+    )
+    sim_size: str = field(
+        default="demo",
+        metadata=_doc("Size of the world `ai4ci demo` simulates: tiny, demo, large."),
+    )
+    sim_seed: int = field(default=1, metadata=_doc("Seed of the simulated world."))
+    testgrid_url: str | None = field(
+        default=None,
+        metadata=_doc("TestGrid base URL. Default: `<sim_url>/testgrid`; `prod`: testgrid.k8s.io."),
+    )
+    testgrid_dashboard_groups: str = field(
+        default="redhat-openshift-informing,redhat-openshift-blocking",
+        metadata=_doc("Comma-separated TestGrid dashboard groups to ingest."),
+    )
     demo_days: int = field(
         default=3, metadata=_doc("How many daily partitions `ai4ci demo` materializes.")
     )
@@ -118,6 +136,15 @@ class Settings:
         if self.sql_engine:
             return self.sql_engine
         return "trino" if self.profile == "prod" else "duckdb"
+
+    def source_url(self, source: str) -> str:
+        """Base URL of a CI source: the real API in `prod`, else the simulated world's."""
+        explicit = getattr(self, f"{source}_url")
+        if explicit:
+            return explicit.rstrip("/")
+        if self.profile == "prod":
+            return REAL_SOURCE_URLS[source]
+        return f"{self.sim_url.rstrip('/')}/{source}"
 
     @property
     def local_lake_root(self) -> Path:
@@ -215,6 +242,10 @@ class Settings:
             raise SettingsError(
                 f"profile 'prod' needs {ENV_PREFIX}CATALOG_URI",
                 hint="the PostgreSQL URI of the Iceberg JDBC catalog Trino uses",
+            )
+        if self.sim_size not in ("tiny", "demo", "large"):
+            raise SettingsError(
+                f"{ENV_PREFIX}SIM_SIZE={self.sim_size!r} is not one of tiny, demo, large"
             )
         if self.demo_days < 1:
             raise SettingsError(f"{ENV_PREFIX}DEMO_DAYS must be at least 1, got {self.demo_days}")

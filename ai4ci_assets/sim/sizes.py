@@ -21,7 +21,7 @@ class WorldSize:
 
 SIZES = {
     # Seconds: for unit and contract tests.
-    "tiny": WorldSize("tiny", 1, 3, 25, 40, 4, 2, 2, 30, 8),
+    "tiny": WorldSize("tiny", 2, 2, 25, 40, 4, 2, 2, 30, 8),
     # The demo: 5 dashboards x 20 jobs x 300 tests over 30 days, 2,000 PRs.
     "demo": WorldSize("demo", 5, 20, 300, 1500, 30, 2, 4, 500, 300),
     # AI4CI scale: ~20,000 builds, ~7,300 distinct tests that fail at least once.
