@@ -266,22 +266,18 @@ def _alert(job: Job, name: str, cells: np.ndarray, order: np.ndarray) -> dict | 
 
 
 def _clusters(world: World, job: Job, order: np.ndarray) -> list[dict]:
-    """Failure clusters: the tests failing together in incident columns (a failure waterfall)."""
-    incident_columns = np.flatnonzero(job.incident[order] >= 0)
-    if incident_columns.size == 0:
-        return []
+    """Failure clusters. TestGrid groups failures by similar text; every simulated failure
+    message is one family ("timed out waiting for the condition"), so there is one cluster,
+    holding `Overall` too, as in the recorded table."""
+    overall = _overall_row(job)[order]
     results = {}
+    if (overall == FAIL).any():
+        results[OVERALL] = [int(c) for c in np.flatnonzero(overall == FAIL)]
     for row in range(len(job.test_ids)):
-        failed = [int(c) for c in incident_columns if job.statuses[row, order[c]] == FAIL]
-        if failed:
-            results[world.test_names[job.test_ids[row]]] = failed
+        failed = np.flatnonzero(job.statuses[row, order] == FAIL)
+        if failed.size:
+            results[world.test_names[job.test_ids[row]]] = [int(c) for c in failed]
     if not results:
         return []
-    return [
-        {
-            "test_status": FAIL,
-            "message": "",
-            "area": sum(map(len, results.values())),
-            "test_results": results,
-        }
-    ]
+    area = sum(map(len, results.values()))
+    return [{"test_status": FAIL, "message": "", "area": area, "test_results": results}]

@@ -29,6 +29,9 @@ CAUSES = ("passed", "test_failure", "install_failure", "lease_failure", "infra_i
 PASSED, TEST_FAILURE, INSTALL_FAILURE, LEASE_FAILURE, INFRA_INCIDENT = range(5)
 
 DEFAULT_END = dt.date(2026, 11, 25)
+# In an infra incident every test of an affected build may fail: a "failure waterfall".
+WATERFALL_FAIL_P = 0.01
+STABLE_FAIL_P = 0.0013  # a stable test still fails now and then
 _SNOWFLAKE_EPOCH_MS = 1288834974657  # Prow's build ids are Twitter snowflakes
 
 
@@ -158,12 +161,23 @@ def generate_world(
         (40_000_000 + i * 7919, "openshift", r) for i, r in enumerate(vocab.REPOS[: size.repos])
     ]
     incidents = _incidents(_rng(seed, "incidents"), size, start, end)
+    traits = _test_traits(_rng(seed, "traits"), size.test_pool)
     jobs = []
     for d, dashboard in enumerate(dashboards):
         for k in range(size.jobs_per_dashboard):
             index = d * size.jobs_per_dashboard + k
             jobs.append(
-                _job(_rng(seed, "job", index), index, dashboard, size, start, end, incidents, repos)
+                _job(
+                    _rng(seed, "job", index),
+                    index,
+                    dashboard,
+                    size,
+                    start,
+                    end,
+                    incidents,
+                    repos,
+                    traits,
+                )
             )
     pulls = _pulls(_rng(seed, "pulls"), size, repos, start, end)
     bugs = _bugs(_rng(seed, "bugs"), size, jobs, test_names, end)
@@ -202,7 +216,14 @@ def _incidents(
     return incidents
 
 
-def _job(rng, index, dashboard, size, start, end, incidents, repos) -> Job:
+def _test_traits(rng: np.random.Generator, pool: int) -> tuple[np.ndarray, np.ndarray]:
+    """Flakiness and infra sensitivity belong to a test, whichever job runs it."""
+    behaviour = rng.choice([STABLE, FLAKY_TEST, INFRA_SENSITIVE], size=pool, p=[0.905, 0.04, 0.055])
+    flake_p = np.where(behaviour == FLAKY_TEST, rng.uniform(0.005, 0.05, pool), STABLE_FAIL_P)
+    return behaviour.astype(np.int8), flake_p
+
+
+def _job(rng, index, dashboard, size, start, end, incidents, repos, traits) -> Job:
     presubmit = index % 3 == 2
     org, repo = (
         ("openshift", repos[index % len(repos)][2]) if presubmit else ("openshift", "release")
@@ -221,19 +242,18 @@ def _job(rng, index, dashboard, size, start, end, incidents, repos) -> Job:
     start_ms = np.sort(_epoch_ms(start) + day_ms + rng.integers(0, 86_400_000, n_builds))
     build_ids = snowflake_id(start_ms, rng.integers(0, 4096, n_builds))
 
-    behaviour = rng.choice(
-        [STABLE, FLAKY_TEST, REGRESSION, INFRA_SENSITIVE], size=n_rows, p=[0.88, 0.06, 0.005, 0.055]
-    ).astype(np.int8)
+    behaviour = traits[0][test_ids].copy()
+    behaviour[rng.random(n_rows) < 0.001] = REGRESSION  # regressions are a job's own
     behaviour[0] = INSTALL_STEP
-    if not (behaviour == REGRESSION).any():
-        behaviour[1 + int(rng.integers(n_rows - 1))] = REGRESSION  # every job has one
-    flake_p = np.where(behaviour == FLAKY_TEST, rng.uniform(0.01, 0.08, n_rows), 0.0005)
+    if index % 4 == 0 and not (behaviour == REGRESSION).any():
+        behaviour[1 + int(rng.integers(n_rows - 1))] = REGRESSION  # a regression in every 4th job
+    flake_p = np.where(behaviour == FLAKY_TEST, traits[1][test_ids], STABLE_FAIL_P)
     regression_start = np.where(
         behaviour == REGRESSION,
         rng.integers(n_builds // 4, max(n_builds // 4 + 1, n_builds - 2), n_rows),
         -1,
     )
-    fixed = (rng.random(n_rows) < 0.5) & (index % 2 == 1)  # even jobs keep theirs unfixed
+    fixed = (rng.random(n_rows) < 0.5) & (index % 8 != 0)  # every 8th job keeps its own
     regression_end = np.where(
         (behaviour == REGRESSION) & fixed,
         np.minimum(n_builds, regression_start + rng.integers(3, max(4, n_builds // 3), n_rows)),
@@ -261,7 +281,7 @@ def _job(rng, index, dashboard, size, start, end, incidents, repos) -> Job:
         & (build_index < regression_end[:, None])
     )
     fail_p[regressed] = 0.9
-    fail_p[:, in_incident] = np.maximum(fail_p[:, in_incident], 0.15)  # failure waterfall
+    fail_p[:, in_incident] = np.maximum(fail_p[:, in_incident], WATERFALL_FAIL_P)
     sensitive = behaviour == INFRA_SENSITIVE
     fail_p[np.ix_(sensitive, in_incident)] = 0.8
     statuses = np.where(u < fail_p, FAIL, PASS).astype(np.int8)
