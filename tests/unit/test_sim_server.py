@@ -225,3 +225,67 @@ def test_bad_requests_get_the_real_error_shapes(world, path, status, check):
         answer = fetch(server.url + path)
         assert (answer.status, check(answer.body)) == (status, True)
         assert fetch(server.url + "/_sim/stats").status == 200, "the server is still serving"
+
+
+def test_gcs_listing_pages_through_every_object_once(world):
+    from ai4ci_assets.sim.render_prow import ARTIFACTS, BUCKET, build_prefix
+    from ai4ci_assets.sources.prow.schema import parse_gcs_listing
+
+    job = world.jobs[0]
+    prefix = f"logs/{job.name}/"
+    names, token, pages = [], "", 0
+    with SimServer(world) as server:
+        while True:
+            url = f"{server.base_url('gcs')}/storage/v1/b/{BUCKET}/o?prefix={quote(prefix, safe='')}&maxResults=5"
+            listing = parse_gcs_listing(
+                fetch(url + (f"&pageToken={token}" if token else "")).json()
+            )
+            names += [name for name, _ in listing.objects]
+            pages += 1
+            if not listing.next_page_token:
+                break
+            token = listing.next_page_token
+    expected = sorted(build_prefix(job, b) + a for b in range(job.n_builds) for a in ARTIFACTS)
+    assert sorted(names) == expected and len(names) == len(set(names))
+    assert pages == -(-len(expected) // 5)
+
+
+def test_bugzilla_offset_paging_and_change_time_filter(world):
+    from ai4ci_assets.sources.bugzilla.schema import parse_bugs
+
+    with SimServer(world) as server:
+        ids, offset = [], 0
+        while True:
+            page = parse_bugs(
+                fetch(
+                    f"{server.base_url('bugzilla')}/rest/bug?limit=3&offset={offset}&order=changeddate"
+                ).json()
+            )
+            ids += [b.bug_id for b in page]
+            if len(page) < 3:  # Bugzilla has no total: a short page is the last
+                break
+            offset += 3
+        newest = max(b.last_change_s for b in world.bugs)
+        from ai4ci_assets.sim.render_github import iso
+
+        recent = parse_bugs(
+            fetch(f"{server.base_url('bugzilla')}/rest/bug?last_change_time={iso(newest)}").json()
+        )
+    assert sorted(ids) == sorted(b.bug_id for b in world.bugs) and len(ids) == len(set(ids))
+    assert [b.last_change_at.timestamp() for b in recent] == [float(newest)] * len(
+        recent
+    ) and recent
+
+
+def test_served_records_are_counted_once_each_and_faults_not_at_all(world):
+    plan = FaultPlan({"github": FaultRates(truncated=0.3)}, seed=1)
+    with SimServer(world, plan) as server:
+        for page in range(1, 6):
+            fetch(
+                f"{server.url}/github/repos/openshift/origin/pulls?state=all&per_page=7&page={page}"
+            )
+        served = dict(server.served)
+        truncated = server.requests["github fault:truncated"]
+    assert truncated > 0
+    assert all(count == 1 for count in served.values())
+    assert len(served) == 7 * (5 - truncated)
