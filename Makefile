@@ -24,6 +24,7 @@ lint: setup
 
 bench: setup system-deps ## benchmarks; each prints JSON
 	$(UV) run --frozen python bench/lake_io.py
+	$(UV) run --frozen python bench/sim_generate.py
 
 ui: setup
 	$(UV) run --frozen ai4ci ui
