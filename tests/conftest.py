@@ -48,6 +48,18 @@ def ceph_s3(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]
         ceph_down(state_dir)
 
 
+def prod_env(home: Path, **extra: str) -> dict[str, str]:
+    """The smallest complete `prod` environment (no server behind it)."""
+    return {
+        "AI4CI_HOME": str(home),
+        "AI4CI_PROFILE": "prod",
+        "AI4CI_S3_ENDPOINT": "https://s3.example",
+        "AI4CI_S3_ACCESS_KEY": "a",
+        "AI4CI_S3_SECRET_KEY": "b",
+        **extra,
+    }
+
+
 def settings_for(backend: str, home: Path, ceph_env: dict[str, str] | None) -> Settings:
     """Settings for an empty lake of its own: a temp directory, or a fresh Ceph bucket."""
     if backend == "local":

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -138,12 +139,11 @@ class World:
         return _epoch_ms(self.end)
 
     def job(self, name: str) -> Job | None:
-        return self._jobs_by_name().get(name)
+        return self._jobs_by_name.get(name)
 
+    @cached_property
     def _jobs_by_name(self) -> dict[str, Job]:
-        if not hasattr(self, "_by_name"):
-            self._by_name = {j.name: j for j in self.jobs}
-        return self._by_name
+        return {j.name: j for j in self.jobs}
 
     def cells(self) -> int:
         return sum(j.statuses.size for j in self.jobs)

@@ -68,3 +68,36 @@ def test_dagster_validates_the_workspace(tmp_path):
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Validation successful" in done.stdout + done.stderr
+
+
+def test_a_downstream_asset_reads_exactly_its_days(backend_settings):
+    """The IO manager loads an upstream partition (load_input) for a downstream asset."""
+
+    @dg.asset(
+        key_prefix=["kpi"],
+        group_name="kpi",
+        partitions_def=DAILY,
+        ins={"days": dg.AssetIn(key=calendar_days.key)},
+    )
+    def weekend_flags(days):
+        import pyarrow as pa
+
+        return pa.table(
+            {
+                "partition_date": days.column("partition_date"),
+                "is_weekend": days.column("is_weekend"),
+            }
+        )
+
+    resources = build_resources(backend_settings)
+    for day in ("2026-11-21", "2026-11-22", "2026-11-23"):
+        assert dg.materialize([calendar_days], partition_key=day, resources=resources).success
+    result = dg.materialize(
+        [calendar_days, weekend_flags],
+        partition_key="2026-11-22",
+        resources=resources,
+        selection=[weekend_flags.key],
+    )
+    assert result.success
+    rows = Lakehouse.from_settings(backend_settings).scan("kpi.weekend_flags").to_pylist()
+    assert [(str(r["partition_date"]), r["is_weekend"]) for r in rows] == [("2026-11-22", True)]

@@ -7,6 +7,7 @@ import pytest
 
 from ai4ci_assets.errors import SettingsError
 from ai4ci_assets.settings import Secret, Settings, settings_table_markdown
+from tests.conftest import prod_env
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -69,17 +70,12 @@ def test_stack_reads_the_state_file_written_by_ceph_up(tmp_path):
 
 
 def test_prod_defaults_to_trino_and_needs_the_shared_catalog(tmp_path):
-    env = {
-        "AI4CI_HOME": str(tmp_path),
-        "AI4CI_PROFILE": "prod",
-        "AI4CI_S3_ENDPOINT": "https://s3.example",
-        "AI4CI_S3_ACCESS_KEY": "a",
-        "AI4CI_S3_SECRET_KEY": "b",
-    }
+    env = prod_env(tmp_path)
     with pytest.raises(SettingsError, match="AI4CI_CATALOG_URI"):
         Settings.from_env(env)
     settings = Settings.from_env({**env, "AI4CI_CATALOG_URI": "postgresql://u:pw@db/iceberg"})
     assert settings.engine_name == "trino"
+    assert settings.source_url("testgrid") == "https://testgrid.k8s.io"
 
 
 def test_secrets_come_from_files_and_never_show(tmp_path):

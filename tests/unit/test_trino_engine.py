@@ -18,6 +18,7 @@ import requests
 from ai4ci_assets.engines import TrinoEngine, build_engine
 from ai4ci_assets.engines.sql_files import load_sql
 from ai4ci_assets.settings import Settings
+from tests.conftest import prod_env
 
 
 class FakeCoordinator(BaseHTTPRequestHandler):
@@ -67,19 +68,16 @@ def coordinator():
 
 
 def prod_settings(tmp_path, port, **extra):
-    env = {
-        "AI4CI_HOME": str(tmp_path),
-        "AI4CI_PROFILE": "prod",
-        "AI4CI_S3_ENDPOINT": "https://s3.example",
-        "AI4CI_S3_ACCESS_KEY": "a",
-        "AI4CI_S3_SECRET_KEY": "b",
-        "AI4CI_CATALOG_URI": "postgresql://u:pw@db/iceberg",
-        "AI4CI_TRINO_PORT": str(port),
-        "AI4CI_TRINO_USER": "ci-analyst",
-        "AI4CI_TRINO_CATALOG": "lakehouse",
-        **extra,
-    }
-    return Settings.from_env(env)
+    return Settings.from_env(
+        prod_env(
+            tmp_path,
+            AI4CI_CATALOG_URI="postgresql://u:pw@db/iceberg",
+            AI4CI_TRINO_PORT=str(port),
+            AI4CI_TRINO_USER="ci-analyst",
+            AI4CI_TRINO_CATALOG="lakehouse",
+            **extra,
+        )
+    )
 
 
 def test_prod_builds_a_trino_engine_from_settings(tmp_path, coordinator):
