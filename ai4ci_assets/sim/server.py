@@ -15,7 +15,7 @@ import json
 import threading
 import time
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlencode, urlsplit
@@ -116,9 +116,7 @@ class SimServer:
 
     # ---- routing ----------------------------------------------------------------------------
 
-    def route(
-        self, method: str, path: str, query: dict[str, list[str]], headers
-    ) -> tuple[str, Reply]:
+    def route(self, path: str, query: dict[str, list[str]], headers) -> tuple[str, Reply]:
         source, _, rest = path.lstrip("/").partition("/")
         rest = "/" + rest
         handlers = {
@@ -143,9 +141,9 @@ class SimServer:
         parts = [unquote(p) for p in path.strip("/").split("/")]
         if len(parts) == 4 and parts[:3] == ["api", "v1", "dashboard-groups"]:
             payload = tg.dashboard_group(self.world, parts[3])
-            return _found(payload, "testgrid", f"dashboard group {parts[3]!r}")
+            return _testgrid_found(payload, f"dashboard group {parts[3]!r}")
         if len(parts) == 2 and parts[1] == "summary":
-            return _found(tg.summary(self.world, parts[0]), "testgrid", f"dashboard {parts[0]!r}")
+            return _testgrid_found(tg.summary(self.world, parts[0]), f"dashboard {parts[0]!r}")
         if len(parts) == 2 and parts[1] == "table":
             tab = _one(query, "tab", required=True)
             width = _int(query, "width", default=0, minimum=0)
@@ -158,14 +156,14 @@ class SimServer:
                 self._bugs_by_row(tab),
             )
             if payload is None:
-                return _not_found("testgrid", f"tab {tab!r} of dashboard {parts[0]!r}")
+                return _testgrid_not_found(f"tab {tab!r} of dashboard {parts[0]!r}")
             cells = [
                 f"testgrid:{tab}/{c}/{t['name']}"
                 for t in payload["tests"]
                 for c in payload["changelists"]
             ]
             return Reply(200, payload, {}, served=tuple(cells))
-        return _not_found("testgrid", path)
+        return _testgrid_not_found(path)
 
     def _bugs_by_row(self, tab: str) -> dict[int, list[str]]:
         job = self.world.job(tab)
@@ -235,7 +233,7 @@ class SimServer:
             return self._with_rate_headers(_github_not_found(), headers)
         tail = parts[3:] if parts[0] == "repos" else parts[2:]
         if tail == ["pulls"]:
-            reply = self._github_pull_list(repo_index, parts, query)
+            reply = self._github_pull_list(repo_index, query)
         elif len(tail) >= 2 and tail[0] == "pulls" and tail[1].isdigit():
             reply = self._github_pull(repo_index, int(tail[1]), tail[2:], query)
         else:
@@ -248,7 +246,7 @@ class SimServer:
                 return index
         return None
 
-    def _github_pull_list(self, repo_index, parts, query) -> Reply:
+    def _github_pull_list(self, repo_index, query) -> Reply:
         state = _one(query, "state") or "open"
         sort = _one(query, "sort") or "created"
         direction = _one(query, "direction") or "desc"
@@ -495,13 +493,13 @@ def _link_header(path: str, params: dict, page: int, last: int) -> str:
     return ", ".join(rels)
 
 
-def _found(payload, source: str, what: str) -> Reply:
+def _testgrid_found(payload, what: str) -> Reply:
     if payload is None:
-        return _not_found(source, what)
+        return _testgrid_not_found(what)
     return Reply(200, payload, {})
 
 
-def _not_found(source: str, what: str) -> Reply:
+def _testgrid_not_found(what: str) -> Reply:
     # testgrid.k8s.io answers unknown paths like any Go server: plain text.
     return Reply(404, f"404 page not found: {what}\n".encode(), {}, "text/plain; charset=utf-8")
 
@@ -570,6 +568,41 @@ def _error_for_fault(source: str, status: int) -> object:
     return {"error": text}
 
 
+_PAYLOAD_FAULTS = ("new_field", "type_change", "empty_page")
+# A client still gets these records whole (an unknown field is harmless to it).
+_RECORDS_STILL_DELIVERED = (None, "slow", "new_field")
+
+
+def _apply_fault(
+    plan: FaultPlan, source: str, fault: str | None, reply: Reply
+) -> tuple[str | None, Reply]:
+    """The reply with an answer-level fault applied; the fault is None when it cannot apply."""
+    if fault in _PAYLOAD_FAULTS:
+        json_records = reply.status == 200 and not isinstance(reply.body, bytes)
+        if not json_records or (fault == "empty_page" and not reply.paginated):
+            return None, reply
+        return fault, replace(reply, body=mutate(reply.body, fault))
+    if fault == "throttle":
+        return fault, Reply(429, _error_for_fault(source, 429), {"Retry-After": "1"})
+    if fault == "server_error":
+        status = plan.choice(source, [500, 502, 503])
+        return fault, Reply(status, _error_for_fault(source, status), {})
+    return fault, reply
+
+
+def _damaged(fault: str | None, body: bytes) -> bytes:
+    """Body-level faults: a complete HTTP answer whose JSON is cut short or is not JSON."""
+    if fault == "truncated":
+        return body[: max(1, len(body) // 2)]
+    if fault == "malformed":
+        return (
+            b"<html><body>upstream proxy error</body></html>"
+            if len(body) % 2
+            else body[:-1] + b",}"
+        )
+    return body
+
+
 def _handler_for(server: SimServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -579,7 +612,7 @@ def _handler_for(server: SimServer) -> type[BaseHTTPRequestHandler]:
             split = urlsplit(self.path)
             query = parse_qs(split.query, keep_blank_values=True)
             try:
-                source, reply = server.route("GET", split.path, query, self.headers)
+                source, reply = server.route(split.path, query, self.headers)
             except Exception as exc:  # a bug in the simulator: answer 500, never crash
                 source, reply = (
                     "_sim",
@@ -588,66 +621,32 @@ def _handler_for(server: SimServer) -> type[BaseHTTPRequestHandler]:
             self._answer(source, reply)
 
         def _answer(self, source: str, reply: Reply) -> None:
-            fault = server.faults.draw(source) if source != "_sim" else None
-            if (
-                fault in ("new_field", "type_change", "empty_page")
-                and not isinstance(reply.body, bytes)
-                and reply.status == 200
-            ):
-                if fault != "empty_page" or reply.paginated:
-                    reply = Reply(
-                        reply.status, mutate(reply.body, fault), reply.headers, reply.content_type
-                    )
-                else:
-                    fault = None
-            if fault == "throttle":
-                reply = Reply(429, _error_for_fault(source, 429), {"Retry-After": "1"})
-            elif fault == "server_error":
-                status = server.faults.choice(source, [500, 502, 503])
-                reply = Reply(status, _error_for_fault(source, status), {})
-            elif fault == "slow":
-                time.sleep(server.faults.slow_s)
-            elif fault == "timeout":
+            drawn = server.faults.draw(source) if source != "_sim" else None
+            fault, reply = _apply_fault(server.faults, source, drawn, reply)
+            if fault == "timeout":
                 server.count(f"{source} fault:timeout")
                 time.sleep(server.faults.timeout_s)
                 self.close_connection = True
                 return
+            if fault == "slow":
+                time.sleep(server.faults.slow_s)
             body = reply.body if isinstance(reply.body, bytes) else json.dumps(reply.body).encode()
-            etag = 'W/"' + hashlib.sha256(body).hexdigest() + '"'
-            if (
-                source == "github"
-                and reply.status == 200
-                and self.headers.get("If-None-Match") == etag
-            ):
-                server.count(f"{source} 304")
-                self._send(304, b"", {**reply.headers, "ETag": etag}, reply.content_type)
-                return
-            if fault == "truncated":
-                body = body[: max(1, len(body) // 2)]
-            elif fault == "malformed":
-                body = (
-                    b"<html><body>upstream proxy error</body></html>"
-                    if len(body) % 2
-                    else body[:-1] + b",}"
-                )
-            key = f"{source} {reply.status}" if fault is None else f"{source} fault:{fault}"
-            server.count(
-                key, reply.served if fault in (None, "slow") and reply.status == 200 else ()
-            )
             headers = dict(reply.headers)
             if source == "github" and reply.status == 200:
-                headers["ETag"] = etag
+                headers["ETag"] = 'W/"' + hashlib.sha256(body).hexdigest() + '"'
+                if self.headers.get("If-None-Match") == headers["ETag"]:
+                    server.count(f"{source} 304")
+                    self._send(304, b"", headers, reply.content_type)
+                    return
+            delivered = reply.status == 200 and fault in _RECORDS_STILL_DELIVERED
+            key = f"{source} {reply.status}" if fault is None else f"{source} fault:{fault}"
+            server.count(key, reply.served if delivered else ())
             if fault == "drop":
-                self._send(
-                    reply.status,
-                    body[: len(body) // 2],
-                    headers,
-                    reply.content_type,
-                    length=len(body),
-                )
+                half = body[: len(body) // 2]
+                self._send(reply.status, half, headers, reply.content_type, length=len(body))
                 self.close_connection = True
                 return
-            self._send(reply.status, body, headers, reply.content_type)
+            self._send(reply.status, _damaged(fault, body), headers, reply.content_type)
 
         def _send(self, status, body, headers, content_type, length=None) -> None:
             self.send_response(status)
