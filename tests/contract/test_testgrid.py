@@ -4,18 +4,20 @@ import gzip
 import json
 from urllib.parse import quote
 
+from ai4ci_assets.sim.vocabulary import dashboard_group
+from ai4ci_assets.sources.testgrid.client import TestGridClient
 from ai4ci_assets.sources.testgrid.schema import decode_summary, decode_table
 from tests.contract.conftest import fetch
 from tests.contract.shape import differences
 
 
 def sim_tables(sim, world):
-    tables = []
-    for job in world.jobs:
-        answer = fetch(f"{sim.base_url('testgrid')}/{job.dashboard}/table?tab={quote(job.name)}")
-        assert answer.status == 200
-        tables.append(answer.json())
-    return tables
+    """Every tab's table, through the TestGrid client ingestion uses."""
+    client = TestGridClient(sim.base_url("testgrid"))
+    groups = {dashboard_group(d) for d in world.dashboards}
+    dashboards = sorted(d for group in groups for d in client.dashboards(group))
+    assert dashboards == sorted(world.dashboards)
+    return [client.table(job.dashboard, job.name).payload for job in world.jobs]
 
 
 def test_table_has_the_real_structure(sim, world, real_data):
