@@ -34,18 +34,22 @@ def real_data() -> Path:
 
 
 @pytest.fixture(scope="session")
-def ceph_s3(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+def ceph_state_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("ceph")
+
+
+@pytest.fixture(scope="session")
+def ceph_s3(ceph_state_dir: Path) -> Iterator[dict[str, str]]:
     """A real one-node Ceph RGW for this session; its S3 settings as AI4CI_* variables."""
     if shutil.which("radosgw") is None:
         message = "Ceph is not installed (make system-deps installs it)"
         if os.environ.get("CI"):
             pytest.fail(message + "; CI must run the Ceph tests")
         pytest.skip(message)
-    state_dir = tmp_path_factory.mktemp("ceph")
     try:
-        yield ceph_up(state_dir)
+        yield ceph_up(ceph_state_dir)
     finally:
-        ceph_down(state_dir)
+        ceph_down(ceph_state_dir)
 
 
 def prod_env(home: Path, **extra: str) -> dict[str, str]:
