@@ -126,7 +126,7 @@ def stack_up(ctx: typer.Context) -> None:
     """Start the local Ceph (mon, memstore OSD, radosgw on 127.0.0.1)."""
     from ai4ci_assets.stack import ceph_up
 
-    state_dir = _settings_for_stack(ctx).stack_dir / "ceph"
+    state_dir = _settings_for_stack(ctx).ceph_state_dir
     with console.status("starting Ceph..."):
         s3 = ceph_up(state_dir)
     console.print(f"Ceph RGW at {s3['AI4CI_S3_ENDPOINT']}, bucket {s3['AI4CI_S3_BUCKET']}")
@@ -138,7 +138,7 @@ def stack_down(ctx: typer.Context) -> None:
     """Stop the local Ceph by the pids it recorded (its in-memory data goes with it)."""
     from ai4ci_assets.stack import ceph_down
 
-    ceph_down(_settings_for_stack(ctx).stack_dir / "ceph")
+    ceph_down(_settings_for_stack(ctx).ceph_state_dir)
     console.print("Ceph stopped")
 
 
@@ -147,7 +147,7 @@ def stack_status(ctx: typer.Context) -> None:
     """Show which local services run, and where."""
     from ai4ci_assets.stack import CEPH_DAEMONS, ceph_status
 
-    status = ceph_status(_settings_for_stack(ctx).stack_dir / "ceph")
+    status = ceph_status(_settings_for_stack(ctx).ceph_state_dir)
     for daemon in CEPH_DAEMONS:
         pid = status.running.get(daemon)
         console.print(f"{daemon:18} {'running, pid ' + str(pid) if pid else 'stopped'}")

@@ -4,8 +4,8 @@ Each setting is an `AI4CI_*` environment variable; secrets may instead name a fi
 `AI4CI_*_FILE` (as Kubernetes and Docker secrets are mounted). Nothing here runs at import
 time: callers build `Settings.from_env()` when they start, and pass the object on.
 
-The README's settings table is generated from `SETTINGS_DOC` (see `settings_table_markdown`),
-and a test keeps the two in step.
+The README's settings table is generated from the fields' metadata
+(`settings_table_markdown`), and a test keeps the two in step.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Literal
 
 from ai4ci_assets.errors import SettingsError
+from ai4ci_assets.sim.sizes import SIZES
 
 Profile = Literal["local", "stack", "prod"]
 PROFILES: tuple[Profile, ...] = ("local", "stack", "prod")
@@ -155,6 +156,11 @@ class Settings:
         return (self.home / "stack").resolve()
 
     @property
+    def ceph_state_dir(self) -> Path:
+        """Where `ai4ci stack up` keeps Ceph's config, pids and `s3.env`."""
+        return self.stack_dir / "ceph"
+
+    @property
     def dagster_home_dir(self) -> Path:
         return (self.dagster_home or self.home / "dagster").resolve()
 
@@ -195,7 +201,7 @@ class Settings:
         return settings
 
     def _with_stack_credentials(self) -> Settings:
-        state_file = self.stack_dir / "ceph" / "s3.env"
+        state_file = self.ceph_state_dir / "s3.env"
         if self.s3_endpoint or not state_file.exists():
             return self
         env = read_env_file(state_file)
@@ -243,9 +249,9 @@ class Settings:
                 f"profile 'prod' needs {ENV_PREFIX}CATALOG_URI",
                 hint="the PostgreSQL URI of the Iceberg JDBC catalog Trino uses",
             )
-        if self.sim_size not in ("tiny", "demo", "large"):
+        if self.sim_size not in SIZES:
             raise SettingsError(
-                f"{ENV_PREFIX}SIM_SIZE={self.sim_size!r} is not one of tiny, demo, large"
+                f"{ENV_PREFIX}SIM_SIZE={self.sim_size!r} is not one of {', '.join(SIZES)}"
             )
         if self.demo_days < 1:
             raise SettingsError(f"{ENV_PREFIX}DEMO_DAYS must be at least 1, got {self.demo_days}")
