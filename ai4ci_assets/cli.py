@@ -105,11 +105,12 @@ def ui(
     host: Annotated[str, typer.Option(help="address to bind; keep loopback")] = "127.0.0.1",
 ) -> None:
     """Start the Dagster web UI for this profile."""
+    from ai4ci_assets.runner import prepare_dagster_home
+
     settings = _settings(ctx)
-    settings.dagster_home_dir.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ)
     env.update(
-        DAGSTER_HOME=str(settings.dagster_home_dir),
+        DAGSTER_HOME=str(prepare_dagster_home(settings)),
         AI4CI_PROFILE=settings.profile,
         AI4CI_HOME=str(settings.home.resolve()),
     )

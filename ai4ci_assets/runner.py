@@ -7,6 +7,7 @@ import datetime as dt
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import dagster as dg
 
@@ -43,14 +44,18 @@ def sources_for_demo(settings: Settings) -> Iterator[tuple[Settings, str]]:
         yield replace(settings, sim_url=sim.url), f"simulated world at {sim.url} (pid {sim.pid})"
 
 
-def dagster_instance(settings: Settings) -> dg.DagsterInstance:
+def prepare_dagster_home(settings: Settings) -> Path:
+    """The profile's DAGSTER_HOME, created with telemetry off (it would try the network)."""
     home = settings.dagster_home_dir
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
     if not config.exists():
-        # Telemetry would try the network, which this project must never need.
         config.write_text("telemetry:\n  enabled: false\n")
-    os.environ["DAGSTER_HOME"] = str(home)
+    return home
+
+
+def dagster_instance(settings: Settings) -> dg.DagsterInstance:
+    os.environ["DAGSTER_HOME"] = str(prepare_dagster_home(settings))
     return dg.DagsterInstance.get()
 
 
