@@ -34,6 +34,10 @@ from ai4ci_assets.lake.store import ObjectStore, prepare_s3_environment
 from ai4ci_assets.settings import Settings
 
 _COMMIT_ATTEMPTS = 8
+_WIDEN_ONLY = (
+    "a column's type may only widen (int -> long, float -> double); "
+    "write a new column or a new table instead"
+)
 
 
 @dataclass(frozen=True)
@@ -49,9 +53,8 @@ class WriteResult:
 class Lakehouse:
     """Create, evolve, write and scan the lake's Iceberg tables."""
 
-    def __init__(self, catalog: SqlCatalog, store: ObjectStore) -> None:
+    def __init__(self, catalog: SqlCatalog) -> None:
         self.catalog = catalog
-        self.store = store
 
     @classmethod
     def from_settings(cls, settings: Settings, store: ObjectStore | None = None) -> Lakehouse:
@@ -78,7 +81,7 @@ class Lakehouse:
                 f"Iceberg catalog database {shown} cannot be opened: {type(exc).__name__}",
                 hint="check AI4CI_CATALOG_URI and that the database is up",
             ) from exc
-        return cls(catalog, store)
+        return cls(catalog)
 
     # ---- tables ----------------------------------------------------------------------------
 
@@ -114,10 +117,6 @@ class Lakehouse:
 
     def _evolve(self, table: Table, schema: pa.Schema) -> None:
         table_id = ".".join(table.name())
-        hint = (
-            "a column's type may only widen (int -> long, float -> double); "
-            "write a new column or a new table instead"
-        )
         try:
             declared = _pyarrow_to_schema_without_ids(schema, downcast_ns_timestamp_to_us=True)
             _check_only_widening(table_id, table.schema(), declared)
@@ -125,10 +124,9 @@ class Lakehouse:
                 update.union_by_name(schema)
         except (ValueError, TypeError) as exc:
             raise SchemaEvolutionError(
-                f"table {table_id}: the declared schema cannot be applied: {exc}", hint=hint
+                f"table {table_id}: the declared schema cannot be applied: {exc}",
+                hint=_WIDEN_ONLY,
             ) from exc
-        except ResolveError as exc:
-            raise SchemaEvolutionError(f"table {table_id}: {exc}", hint=hint) from exc
 
     @staticmethod
     def _check_partitioning(table: Table, partition_column: str | None) -> None:
@@ -233,9 +231,10 @@ def _check_only_widening(table_id: str, stored: Schema, declared: Schema) -> Non
         try:
             promote(current.field_type, field.field_type)
         except ResolveError:
-            raise ResolveError(
-                f"column {field.name!r} is {current.field_type} in the table; "
-                f"the declared {field.field_type} would narrow or change it"
+            raise SchemaEvolutionError(
+                f"table {table_id}: column {field.name!r} is {current.field_type} in the "
+                f"table; the declared {field.field_type} would narrow or change it",
+                hint=_WIDEN_ONLY,
             ) from None
 
 
