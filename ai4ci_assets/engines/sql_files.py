@@ -14,7 +14,7 @@ import itertools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
 
 import sqlglot
@@ -57,7 +57,8 @@ def all_sql_names(root: Path = SQL_ROOT) -> list[str]:
     return sorted(str(p.relative_to(root).with_suffix("")) for p in root.rglob("*.sql"))
 
 
-@cache
+# Bounded: inline SQL passes through here too, and each text is its own entry.
+@lru_cache(maxsize=256)
 def _parse_cached(name: str, text: str) -> SqlStatement:
     try:
         statements = [s for s in sqlglot.parse(text, read="trino") if s is not None]
