@@ -107,7 +107,7 @@ class ProwArtifacts:
 
     def object_resource(self, name: str) -> dict:
         body = self.content(name) or b""
-        ref = self._ref(name)
+        ref, _ = self._split(name)
         created = _iso(ref.job.start_ms[ref.build] / 1000 + ref.job.duration_s[ref.build])
         md5 = base64.b64encode(hashlib.md5(body).digest()).decode()  # noqa: S324 - GCS's own hash
         generation = str(int(ref.job.start_ms[ref.build]) * 1000)
@@ -130,9 +130,6 @@ class ProwArtifacts:
             "updated": created,
             "timeStorageClassUpdated": created,
         }
-
-    def _ref(self, name: str) -> BuildRef:
-        return self._split(name)[0]
 
     def _split(self, name: str) -> tuple[BuildRef | None, str]:
         _, prefixes = self._index

@@ -179,7 +179,7 @@ def generate_world(
                     traits,
                 )
             )
-    pulls = _pulls(_rng(seed, "pulls"), size, repos, start, end)
+    pulls = _pulls(_rng(seed, "pulls"), size, repos, end)
     bugs = _bugs(_rng(seed, "bugs"), size, jobs, test_names, end)
     return World(
         seed, size, start, end, dashboards, test_names, jobs, incidents, repos, pulls, bugs
@@ -357,7 +357,7 @@ def pr_expected_log_hours(
     return float(value)
 
 
-def _pulls(rng, size, repos, start, end) -> list[PullRequest]:
+def _pulls(rng, size, repos, end) -> list[PullRequest]:
     authors = [
         f"{vocab.AUTHORS[i % len(vocab.AUTHORS)]}{i // len(vocab.AUTHORS) or ''}" for i in range(80)
     ]
